@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { createLogger } from './logger.js';
+import { seedBanner, seedIfEmpty } from './seed.js';
+import { createServices, type Services } from './services.js';
+import { openStore } from './store/open.js';
+
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** Revoked and expired tokens are kept a day, so late callers still hear why they failed. */
+const PURGE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const store = await openStore(config);
+  const applied = await store.migrate();
+  if (applied.length > 0) logger.info({ versions: applied }, 'applied migrations');
+  const services = createServices(store);
+  const seed = config.seed ? await seedIfEmpty(services) : null;
+
+  const app = await buildApp({ services, baseDomain: config.baseDomain, logger });
+  await app.listen({ port: config.port, host: config.host });
+  const port = (app.server.address() as { port: number }).port;
+  const url = `http://${seed?.tenant ?? 'demo'}.${config.baseDomain}:${port}`;
+  if (seed) process.stdout.write(seedBanner(seed, url) + '\n');
+
+  services.lastUsed.start();
+  const purge = setInterval(() => {
+    store.purgeClientTokens(services.clock() - PURGE_AFTER_MS).catch((err) => logger.warn({ err }, 'token purge failed'));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= (async () => {
+    clearInterval(purge);
+    await app.close();
+    await services.lastUsed.stop();
+    await store.close();
+  })());
+  return { app, services, url, close };
+}

