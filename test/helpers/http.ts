@@ -22,7 +22,11 @@ export function request(port: number, path: string, options: RequestOptions = {}
   return new Promise((resolve, reject) => {
     const req = httpRequest({
       host: '127.0.0.1', port, path, method: options.method ?? 'GET',
-      headers: { host: options.host ?? 'demo.localhost', ...options.headers },
+      headers: {
+        host: options.host ?? 'demo.localhost',
+        ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+        ...options.headers,
+      },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
