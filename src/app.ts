@@ -2,19 +2,30 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
 import { clientTokenRoutes } from './client-tokens/routes.js';
+import { demoRoutes } from './demo/routes.js';
+import { embedPageRoutes } from './embed/pages.js';
 import { embedRoutes } from './embed/routes.js';
+import { healthRoutes } from './health/routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerBodyParsers } from './http/body.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandlers } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
+import { registerRateLimits } from './ratelimit/hook.js';
+import type { RateLimitDefaults, RateLimiter } from './ratelimit/limiter.js';
 import type { Services } from './services.js';
 import { User } from './users/schema.js';
 import { userRoutes } from './users/routes.js';
+import { verificationRoutes } from './verifications/routes.js';
+import { verifyLinkRoutes } from './verify-links/routes.js';
 
 export interface AppOptions {
   services: Services;
   baseDomain: string;
   logger: Logger;
+  /** Per-API-key limits and the per-user mint quota; without it nothing is limited. */
+  rateLimits?: { limiter: RateLimiter; defaults?: RateLimitDefaults };
+  /** Serve the demo shop at /demo on the demo tenant (the server turns this on with the seed). */
+  demo?: boolean;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -22,9 +33,9 @@ export const BODY_LIMIT = 1024 * 1024;
 /** Both prefixes carry every API route: `/account/api` for 2021 clients, `/api` for current ones. */
 export const API_PREFIXES = ['/api', '/account/api'];
 
-const apiFeatures = [userRoutes, clientTokenRoutes, embedRoutes];
+const apiFeatures = [userRoutes, clientTokenRoutes, embedRoutes, verificationRoutes, verifyLinkRoutes];
 
-export async function buildApp({ services, baseDomain, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, baseDomain, logger, demo = false, rateLimits }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by the one line below.
@@ -41,6 +52,7 @@ export async function buildApp({ services, baseDomain, logger }: AppOptions): Pr
   registerBodyParsers(app);
   registerErrorHandlers(app);
   registerAuth(app, services, baseDomain);
+  if (rateLimits) registerRateLimits(app, rateLimits.limiter, rateLimits.defaults);
 
   await app.register(swagger, {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -75,5 +87,9 @@ export async function buildApp({ services, baseDomain, logger }: AppOptions): Pr
   }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  healthRoutes(app, services.store);
+  // Browser pages outside the API prefixes: the loader, the hosted panel, verify links.
+  embedPageRoutes(app, services);
+  if (demo) demoRoutes(app, services);
   return app;
 }

@@ -1,6 +1,9 @@
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { tenantCommands, keyCommands, userCommands, tokenCommands, type CommandInput } from './cli/admin.js';
 import { UsageError } from './cli/output.js';
+import { runPrimary } from './cluster.js';
+import { templateCommands } from './cli/templates.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices } from './services.js';
 import { startServer } from './server.js';
@@ -10,6 +13,7 @@ const HELP = `tessera: multi-tenant users and client tokens for embedded widgets
 
   tessera serve [--port 8080] [--db data/tessera.db] [--database-url postgres://...]
                 [--base-domain localhost] [--host 0.0.0.0] [--log-level info] [--no-seed]
+                [--redis-url redis://...] [--workers N]
   tessera migrate
   tessera tenant create <name> [--token-ttl seconds]
   tessera tenant list
@@ -20,6 +24,12 @@ const HELP = `tessera: multi-tenant users and client tokens for embedded widgets
   tessera user create <tenant> --email EMAIL [--first-name F] [--last-name L] [--template ID]
   tessera user list <tenant>
   tessera token create <tenant> <user-id> [--expires-in seconds]
+  tessera tenant set <tenant> --embed-origin <origin>...   (repeat; replaces the list)
+  tessera tenant set <tenant> --clear-embed-origins
+  tessera tenant set <tenant> --rate-limit 600/min,20/s   per API key ("default": 300/min,5/s)
+  tessera tenant set <tenant> --mint-limit 30/min         client tokens per end user
+  tessera template create <tenant> <name> --method <id>... [--default]
+  tessera template list <tenant>
 
 Every command takes --json for machine-readable output, and --db / --database-url
 (or TESSERA_DB / DATABASE_URL) to pick the database.`;
@@ -43,6 +53,12 @@ const OPTIONS = {
   template: { type: 'string' },
   'token-ttl': { type: 'string' },
   'expires-in': { type: 'string' },
+  'embed-origin': { type: 'string', multiple: true },
+  'clear-embed-origins': { type: 'boolean' },
+  'rate-limit': { type: 'string' },
+  'mint-limit': { type: 'string' },
+  method: { type: 'string', multiple: true },
+  default: { type: 'boolean' },
 } as const;
 
 type Handler = (input: CommandInput) => Promise<void>;
@@ -51,10 +67,12 @@ const COMMANDS: Record<string, Record<string, Handler>> = {
   key: keyCommands,
   user: userCommands,
   token: tokenCommands,
+  template: templateCommands,
 };
 
 async function serve(flags: CommandInput['flags']): Promise<number> {
   const config = loadConfig(flags);
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const server = await startServer(config);
   const stop = () => { server.close().then(() => process.exit(0), () => process.exit(1)); };
   process.once('SIGINT', stop);

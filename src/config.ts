@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { DEFAULT_RATE_LIMITS, type RateLimitDefaults } from './ratelimit/limiter.js';
+import { parseLimits } from './ratelimit/parse.js';
 
 /** Everything `tessera serve` can be told, from flags first, then environment, then defaults. */
 export interface Config {
@@ -12,6 +14,11 @@ export interface Config {
   baseDomain: string;
   logLevel: string;
   workers: number;
+  /**
+   * Limits for tenants that set none of their own, from TESSERA_RATE_LIMIT and
+   * TESSERA_MINT_LIMIT (environment only: `--rate-limit` is the per-tenant flag of `tenant set`).
+   */
+  rateLimits: RateLimitDefaults;
   /** Create the demo tenant, key and users on an empty database. */
   seed: boolean;
 }
@@ -38,6 +45,24 @@ function integer(text: string | undefined, name: string, fallback: number, min: 
   return Number(text);
 }
 
+function rateLimitDefaults(env: NodeJS.ProcessEnv): RateLimitDefaults {
+  const limits = { ...DEFAULT_RATE_LIMITS };
+  const rate = env.TESSERA_RATE_LIMIT || undefined;
+  if (rate !== undefined) {
+    const parsed = parseLimits(rate);
+    if (!parsed) throw new ConfigError(`TESSERA_RATE_LIMIT must look like 300/min,5/s, got "${rate}"`);
+    limits.perMinute = parsed.perMinute ?? DEFAULT_RATE_LIMITS.perMinute;
+    limits.perSecond = parsed.perSecond ?? DEFAULT_RATE_LIMITS.perSecond;
+  }
+  const mint = env.TESSERA_MINT_LIMIT || undefined;
+  if (mint !== undefined) {
+    const parsed = parseLimits(mint);
+    if (!parsed || parsed.perSecond !== undefined) throw new ConfigError(`TESSERA_MINT_LIMIT must look like 30/min, got "${mint}"`);
+    limits.mintsPerMinute = parsed.perMinute ?? DEFAULT_RATE_LIMITS.mintsPerMinute;
+  }
+  return limits;
+}
+
 export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const baseDomain = (pick(flags, 'base-domain', env, 'TESSERA_BASE_DOMAIN', 'BASE_DOMAIN') ?? 'localhost').toLowerCase();
   if (!DOMAIN.test(baseDomain)) throw new ConfigError(`base domain "${baseDomain}" is not a valid host name`);
@@ -61,6 +86,7 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     baseDomain,
     logLevel,
     workers: integer(pick(flags, 'workers', env, 'TESSERA_WORKERS'), 'workers', 1, 1, 64),
+    rateLimits: rateLimitDefaults(env),
     seed: flags['no-seed'] !== true && env.TESSERA_SEED !== '0',
   };
 }

@@ -20,6 +20,8 @@ export async function seedIfEmpty(services: Services): Promise<SeedResult | null
   const tenant = await services.tenants.create('demo');
   if (typeof tenant === 'string') return null; // another instance seeded it first
   const { key } = await services.keys.create(tenant, 'seed');
+  // Created before the users, so they get its methods (it is the tenant's default).
+  await services.verifications.createTemplate(tenant, 'Shop checkout', [1, 2, 3, 8], true);
   const userIds: number[] = [];
   for (const user of DEMO_USERS) {
     const created = await services.users.create(tenant, user);
@@ -42,6 +44,8 @@ export function seedBanner(seed: SeedResult, origin: string): string {
     '',
     `  curl -X POST '${origin}/account/api/users/${userId}/token' ${headers}`,
     `  curl -X DELETE '${origin}/account/api/users/${userId}/token' ${headers}`,
+    '',
+    `Or open the demo shop in a browser: ${origin}/demo`,
     '',
   ].join('\n');
 }

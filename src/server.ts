@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { allowDemoOrigin } from './demo/setup.js';
 import { createLogger } from './logger.js';
+import { openRateLimiter } from './ratelimit/open.js';
 import { seedBanner, seedIfEmpty } from './seed.js';
 import { createServices, type Services } from './services.js';
 import { openStore } from './store/open.js';
@@ -25,11 +27,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const services = createServices(store);
   const seed = config.seed ? await seedIfEmpty(services) : null;
 
-  const app = await buildApp({ services, baseDomain: config.baseDomain, logger });
+  const limiter = openRateLimiter(config, logger);
+  const app = await buildApp({ services, baseDomain: config.baseDomain, logger, demo: config.seed, rateLimits: { limiter, defaults: config.rateLimits } });
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://${seed?.tenant ?? 'demo'}.${config.baseDomain}:${port}`;
+  if (config.seed) await allowDemoOrigin(services, url);
   if (seed) process.stdout.write(seedBanner(seed, url) + '\n');
+  // Last line of start-up: scripts (and the tests) wait for it.
+  logger.info({ port, baseDomain: config.baseDomain }, 'tessera ready');
 
   services.lastUsed.start();
   const purge = setInterval(() => {
@@ -42,6 +48,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     clearInterval(purge);
     await app.close();
     await services.lastUsed.stop();
+    await limiter.close();
     await store.close();
   })());
   return { app, services, url, close };

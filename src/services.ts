@@ -5,6 +5,8 @@ import type { Store } from './store/store.js';
 import { TenantService } from './tenants/service.js';
 import { LastUsedRecorder } from './usage/last-used.js';
 import { UserService } from './users/service.js';
+import { VerificationService } from './verifications/service.js';
+import { VerifyLinkService } from './verify-links/service.js';
 
 /** The business layer, shared by the HTTP app and the `tessera` command. */
 export interface Services {
@@ -15,6 +17,8 @@ export interface Services {
   users: UserService;
   clientTokens: ClientTokenService;
   lastUsed: LastUsedRecorder;
+  verifications: VerificationService;
+  verifyLinks: VerifyLinkService;
 }
 
 export function createServices(store: Store, clock: Clock = systemClock): Services {
@@ -28,5 +32,7 @@ export function createServices(store: Store, clock: Clock = systemClock): Servic
     users: new UserService(store, clock, clientTokens),
     clientTokens,
     lastUsed,
+    verifications: new VerificationService(store, clock),
+    verifyLinks: new VerifyLinkService(store, clock),
   };
 }

@@ -4,6 +4,8 @@ import type { Services } from '../services.js';
 import type { Tenant, TenantSettings } from '../store/store.js';
 import { userToJson } from '../users/schema.js';
 import { UsageError, printResult, table } from './output.js';
+import { embedOriginSetting } from './embed-origins.js';
+import { rateLimitSettings } from './rate-limits.js';
 
 export interface CommandInput {
   services: Services;
@@ -26,7 +28,7 @@ function stringFlag(flags: CommandInput['flags'], name: string): string | undefi
   return typeof v === 'string' ? v : undefined;
 }
 
-async function tenantNamed(services: Services, name: string | undefined): Promise<Tenant> {
+export async function tenantNamed(services: Services, name: string | undefined): Promise<Tenant> {
   if (!name) throw new UsageError('missing tenant name');
   const tenant = await services.tenants.findByName(name);
   if (!tenant) throw new UsageError(`no tenant named "${name}"`);
@@ -37,6 +39,7 @@ function tenantJson(t: Tenant) {
   return {
     id: t.id, name: t.name, token_ttl_seconds: t.tokenTtlSeconds, embed_origins: t.embedOrigins,
     rate_limit_per_minute: t.rateLimitPerMinute, rate_limit_per_second: t.rateLimitPerSecond,
+    mint_limit_per_minute: t.mintLimitPerMinute,
     created_at: formatIso(t.createdAt),
   };
 }
@@ -64,6 +67,9 @@ export const tenantCommands = {
     const settings: TenantSettings = {};
     const ttl = stringFlag(flags, 'token-ttl');
     if (ttl !== undefined) settings.tokenTtlSeconds = wholeNumber(ttl, '--token-ttl', MIN_TTL_SECONDS, MAX_TTL_SECONDS);
+    const origins = embedOriginSetting(flags);
+    if (origins !== undefined) settings.embedOrigins = origins;
+    Object.assign(settings, rateLimitSettings(flags));
     if (Object.keys(settings).length === 0) throw new UsageError('nothing to set: give --token-ttl');
     const updated = (await services.tenants.update(tenant.name, settings))!;
     printResult(json, tenantJson(updated), () => `updated tenant ${updated.name}`);

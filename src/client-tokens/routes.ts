@@ -12,7 +12,7 @@ export function clientTokenRoutes(app: FastifyInstance, { clientTokens }: Servic
   const security = API_KEY_SECURITY;
 
   app.post<{ Params: { id: string }; Body: MintTokenBody }>('/users/:id/token', {
-    config,
+    config: { ...config, mintQuota: true },
     schema: {
       tags, security, summary: 'Mint a client token for one user',
       description: 'No body is needed: an empty body, `{}` and `[]` are all accepted.',

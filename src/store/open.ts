@@ -1,9 +1,10 @@
-import { ConfigError, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
 
 /** PostgreSQL when a database URL is configured, the embedded SQLite file otherwise. */
 export async function openStore(config: Pick<Config, 'databaseUrl' | 'dbPath'>): Promise<Store> {
-  if (config.databaseUrl) throw new ConfigError('PostgreSQL is not available in this build');
+  if (config.databaseUrl) return PostgresStore.connect(config.databaseUrl);
   return new SqliteStore(config.dbPath);
 }

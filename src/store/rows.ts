@@ -1,5 +1,5 @@
 import type {
-  ApiKeyRecord, ClientTokenRecord, Tenant, TemplateRecord, UserRecord, VerificationRecord, VerifyLinkRecord,
+  ApiKeyRecord, ClientTokenRecord, Tenant, TenantSettings, TemplateRecord, UserRecord, VerificationRecord, VerifyLinkRecord,
 } from './types.js';
 
 /**
@@ -20,8 +20,21 @@ export function toTenant(r: Row): Tenant {
     embedOrigins: JSON.parse(r.embed_origins),
     rateLimitPerMinute: intOrNull(r.rate_limit_per_minute),
     rateLimitPerSecond: intOrNull(r.rate_limit_per_second),
+    mintLimitPerMinute: intOrNull(r.mint_limit_per_minute),
     createdAt: int(r.created_at),
   };
+}
+
+/** The columns an update of tenant settings writes: only the settings given. */
+export function tenantSettingColumns(settings: TenantSettings): Array<[column: string, value: unknown]> {
+  const columns: Record<string, unknown> = {
+    token_ttl_seconds: settings.tokenTtlSeconds,
+    embed_origins: settings.embedOrigins && JSON.stringify(settings.embedOrigins),
+    rate_limit_per_minute: settings.rateLimitPerMinute,
+    rate_limit_per_second: settings.rateLimitPerSecond,
+    mint_limit_per_minute: settings.mintLimitPerMinute,
+  };
+  return Object.entries(columns).filter(([, v]) => v !== undefined);
 }
 
 export function toApiKey(r: Row): ApiKeyRecord {

@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { GroupCommit } from './group-commit.js';
 import { LATEST_VERSION, migrations } from './migrations/index.js';
 import {
-  USER_COLUMNS, groupVerifications, likePattern, toApiKey, toClientToken, toTemplate, toTenant,
-  toUser, toVerification, toVerifyLink,
+  USER_COLUMNS, groupVerifications, likePattern, tenantSettingColumns, toApiKey, toClientToken, toTemplate,
+  toTenant, toUser, toVerification, toVerifyLink,
 } from './rows.js';
 import type { Store } from './store.js';
 import type { NewClientToken, NewUser, TenantSettings, UserFields, UserQuery } from './types.js';
@@ -22,6 +22,7 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly writes: GroupCommit;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -32,15 +33,22 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.writes = new GroupCommit(this.db);
   }
+  /** Prepared once per SQL text: preparing costs more than running a point query. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
 
   async migrate(): Promise<number[]> {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     const applied: number[] = [];
     const apply = this.db.transaction((m: (typeof migrations)[number]) => {
       // Re-checked inside the write lock: another process may have migrated meanwhile.
-      if (this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version)) return;
+      if (this.sql('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version)) return;
       this.db.exec(m.sqlite);
-      this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      this.sql('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
       applied.push(m.version);
     });
     for (const m of migrations) apply.immediate(m);
@@ -48,9 +56,9 @@ export class SqliteStore implements Store {
   }
 
   async schemaVersion() {
-    const row = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+    const row = this.sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
     const current = row
-      ? (this.db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
+      ? (this.sql('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
       : 0;
     return { current, latest: LATEST_VERSION };
   }
@@ -65,8 +73,8 @@ export class SqliteStore implements Store {
   createTenant(name: string, now: number) {
     return this.writes.write(() => {
       try {
-        const id = this.db.prepare('INSERT INTO tenants (name, created_at) VALUES (?, ?)').run(name, now).lastInsertRowid;
-        return toTenant(this.db.prepare('SELECT * FROM tenants WHERE id = ?').get(id) as object);
+        const id = this.sql('INSERT INTO tenants (name, created_at) VALUES (?, ?)').run(name, now).lastInsertRowid;
+        return toTenant(this.sql('SELECT * FROM tenants WHERE id = ?').get(id) as object);
       } catch (e) {
         if (isUniqueViolation(e)) return 'name_taken' as const;
         throw e;
@@ -75,28 +83,22 @@ export class SqliteStore implements Store {
   }
 
   async findTenantByName(name: string) {
-    const row = this.db.prepare('SELECT * FROM tenants WHERE name = ?').get(name);
+    const row = this.sql('SELECT * FROM tenants WHERE name = ?').get(name);
     return row ? toTenant(row) : null;
   }
 
   async listTenants() {
-    return this.db.prepare('SELECT * FROM tenants ORDER BY id').all().map(toTenant);
+    return this.sql('SELECT * FROM tenants ORDER BY id').all().map(toTenant);
   }
 
   updateTenant(tenantId: number, settings: TenantSettings) {
     return this.writes.write(() => {
-      const columns: Record<string, unknown> = {
-        token_ttl_seconds: settings.tokenTtlSeconds,
-        embed_origins: settings.embedOrigins && JSON.stringify(settings.embedOrigins),
-        rate_limit_per_minute: settings.rateLimitPerMinute,
-        rate_limit_per_second: settings.rateLimitPerSecond,
-      };
-      const set = Object.entries(columns).filter(([, v]) => v !== undefined);
+      const set = tenantSettingColumns(settings);
       if (set.length > 0) {
-        this.db.prepare(`UPDATE tenants SET ${set.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`)
+        this.sql(`UPDATE tenants SET ${set.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`)
           .run(...set.map(([, v]) => v), tenantId);
       }
-      const row = this.db.prepare('SELECT * FROM tenants WHERE id = ?').get(tenantId);
+      const row = this.sql('SELECT * FROM tenants WHERE id = ?').get(tenantId);
       return row ? toTenant(row) : null;
     });
   }
@@ -105,33 +107,33 @@ export class SqliteStore implements Store {
 
   createApiKey(tenantId: number, name: string, secretHash: Buffer, now: number) {
     return this.writes.write(() => {
-      const id = this.db.prepare('INSERT INTO api_keys (tenant_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)')
+      const id = this.sql('INSERT INTO api_keys (tenant_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)')
         .run(tenantId, name, secretHash, now).lastInsertRowid;
-      return toApiKey(this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as object);
+      return toApiKey(this.sql('SELECT * FROM api_keys WHERE id = ?').get(id) as object);
     });
   }
 
   async findApiKey(tenantId: number, keyId: number) {
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ? AND tenant_id = ?').get(keyId, tenantId);
+    const row = this.sql('SELECT * FROM api_keys WHERE id = ? AND tenant_id = ?').get(keyId, tenantId);
     return row ? toApiKey(row) : null;
   }
 
   async listApiKeys(tenantId: number) {
-    return this.db.prepare('SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY id').all(tenantId).map(toApiKey);
+    return this.sql('SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY id').all(tenantId).map(toApiKey);
   }
 
   revokeApiKey(tenantId: number, keyId: number, now: number) {
     return this.writes.write(() =>
-      this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL')
+      this.sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL')
         .run(now, keyId, tenantId).changes === 1);
   }
 
   // --- users ---
 
   private loadUser(tenantId: number, userId: number) {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId);
+    const row = this.sql('SELECT * FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId);
     if (!row) return null;
-    const verifications = this.db.prepare('SELECT * FROM user_verifications WHERE user_id = ? ORDER BY method_id')
+    const verifications = this.sql('SELECT * FROM user_verifications WHERE user_id = ? ORDER BY method_id')
       .all(userId).map(toVerification);
     return toUser(row, verifications);
   }
@@ -140,7 +142,7 @@ export class SqliteStore implements Store {
     return this.writes.write(() => {
       let id: number | bigint;
       try {
-        id = this.db.prepare(`INSERT INTO users (tenant_id, user_id, email, first_name, last_name, username, phone,
+        id = this.sql(`INSERT INTO users (tenant_id, user_id, email, first_name, last_name, username, phone,
             reference_id, order_id, status, template_id, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
           .run(tenantId, user.userId, user.email, user.firstName, user.lastName, user.username, user.phone,
@@ -149,7 +151,7 @@ export class SqliteStore implements Store {
         if (isUniqueViolation(e)) return 'email_taken' as const;
         throw e;
       }
-      const addVerification = this.db.prepare('INSERT INTO user_verifications (user_id, method_id, status, updated_at) VALUES (?, ?, 0, ?)');
+      const addVerification = this.sql('INSERT INTO user_verifications (user_id, method_id, status, updated_at) VALUES (?, ?, 0, ?)');
       for (const methodId of user.methodIds) addVerification.run(id, methodId, now);
       const tokenId = this.insertToken(tenantId, Number(id), token, now);
       return { user: this.loadUser(tenantId, Number(id))!, tokenId };
@@ -171,13 +173,13 @@ export class SqliteStore implements Store {
     if (q.email) { where.push('email = ?'); params.push(q.email); }
     if (q.status) { where.push('status = ?'); params.push(q.status); }
     const filter = where.join(' AND ');
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM users WHERE ${filter}`).get(...params) as { n: number }).n;
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM users WHERE ${filter}`).get(...params) as { n: number }).n;
     // q.sort is a whitelisted column name (see UserSortField), never caller text.
-    const rows = this.db.prepare(`SELECT * FROM users WHERE ${filter} ORDER BY ${q.sort} ${q.descending ? 'DESC' : 'ASC'}, id ASC LIMIT ? OFFSET ?`)
+    const rows = this.sql(`SELECT * FROM users WHERE ${filter} ORDER BY ${q.sort} ${q.descending ? 'DESC' : 'ASC'}, id ASC LIMIT ? OFFSET ?`)
       .all(...params, q.perPage, (q.page - 1) * q.perPage) as Array<{ id: number }>;
     const ids = rows.map((r) => r.id);
     const verifications = ids.length === 0 ? new Map() : groupVerifications(
-      this.db.prepare(`SELECT * FROM user_verifications WHERE user_id IN (${ids.map(() => '?').join(',')}) ORDER BY method_id`).all(...ids) as object[]);
+      this.sql(`SELECT * FROM user_verifications WHERE user_id IN (${ids.map(() => '?').join(',')}) ORDER BY method_id`).all(...ids) as object[]);
     return { users: rows.map((r) => toUser(r, verifications.get(r.id) ?? [])), total };
   }
 
@@ -185,7 +187,7 @@ export class SqliteStore implements Store {
     return this.writes.write(() => {
       const set = (Object.keys(changes) as Array<keyof UserFields>).filter((k) => changes[k] !== undefined);
       try {
-        const result = this.db.prepare(`UPDATE users SET ${set.map((k) => `${USER_COLUMNS[k]} = ?, `).join('')}updated_at = ? WHERE id = ? AND tenant_id = ?`)
+        const result = this.sql(`UPDATE users SET ${set.map((k) => `${USER_COLUMNS[k]} = ?, `).join('')}updated_at = ? WHERE id = ? AND tenant_id = ?`)
           .run(...set.map((k) => changes[k]), now, userId, tenantId);
         if (result.changes === 0) return null;
       } catch (e) {
@@ -198,7 +200,7 @@ export class SqliteStore implements Store {
 
   deleteUser(tenantId: number, userId: number, now: number) {
     return this.writes.write(() => {
-      const deleted = this.db.prepare('DELETE FROM users WHERE id = ? AND tenant_id = ?').run(userId, tenantId).changes === 1;
+      const deleted = this.sql('DELETE FROM users WHERE id = ? AND tenant_id = ?').run(userId, tenantId).changes === 1;
       if (deleted) this.revokeTokensOf(tenantId, userId, now);
       return deleted;
     });
@@ -206,11 +208,11 @@ export class SqliteStore implements Store {
 
   setVerificationStatus(tenantId: number, userId: number, methodId: number, status: number, now: number) {
     return this.writes.write(() => {
-      const changed = this.db.prepare(`UPDATE user_verifications SET status = ?, updated_at = ?
+      const changed = this.sql(`UPDATE user_verifications SET status = ?, updated_at = ?
           WHERE user_id = (SELECT id FROM users WHERE id = ? AND tenant_id = ?) AND method_id = ?`)
         .run(status, now, userId, tenantId, methodId).changes === 1;
       if (!changed) return null;
-      this.db.prepare('UPDATE users SET updated_at = ? WHERE id = ?').run(now, userId);
+      this.sql('UPDATE users SET updated_at = ? WHERE id = ?').run(now, userId);
       return this.loadUser(tenantId, userId);
     });
   }
@@ -218,24 +220,24 @@ export class SqliteStore implements Store {
   // --- client tokens ---
 
   private insertToken(tenantId: number, userId: number, token: NewClientToken, now: number): number {
-    return Number(this.db.prepare('INSERT INTO client_tokens (tenant_id, user_id, secret_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)')
+    return Number(this.sql('INSERT INTO client_tokens (tenant_id, user_id, secret_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(tenantId, userId, token.secretHash, token.expiresAt, now).lastInsertRowid);
   }
 
   private revokeTokensOf(tenantId: number, userId: number, now: number) {
-    this.db.prepare('UPDATE client_tokens SET revoked_at = ? WHERE user_id = ? AND tenant_id = ? AND revoked_at IS NULL')
+    this.sql('UPDATE client_tokens SET revoked_at = ? WHERE user_id = ? AND tenant_id = ? AND revoked_at IS NULL')
       .run(now, userId, tenantId);
   }
 
   createClientToken(tenantId: number, userId: number, token: NewClientToken, now: number) {
     return this.writes.write(() => {
-      if (!this.db.prepare('SELECT 1 FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId)) return null;
+      if (!this.sql('SELECT 1 FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId)) return null;
       return this.insertToken(tenantId, userId, token, now);
     });
   }
 
   async findClientToken(tenantId: number, tokenId: number) {
-    const row = this.db.prepare('SELECT * FROM client_tokens WHERE id = ? AND tenant_id = ?').get(tokenId, tenantId);
+    const row = this.sql('SELECT * FROM client_tokens WHERE id = ? AND tenant_id = ?').get(tokenId, tenantId);
     if (!row) return null;
     const token = toClientToken(row);
     return { token, user: this.loadUser(tenantId, token.userId) };
@@ -243,7 +245,7 @@ export class SqliteStore implements Store {
 
   revokeClientTokens(tenantId: number, userId: number, now: number) {
     return this.writes.write(() => {
-      if (!this.db.prepare('SELECT 1 FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId)) return false;
+      if (!this.sql('SELECT 1 FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId)) return false;
       this.revokeTokensOf(tenantId, userId, now);
       return true;
     });
@@ -251,7 +253,7 @@ export class SqliteStore implements Store {
 
   purgeClientTokens(before: number) {
     return this.writes.write(() =>
-      this.db.prepare('DELETE FROM client_tokens WHERE expires_at < ? OR revoked_at < ?').run(before, before).changes);
+      this.sql('DELETE FROM client_tokens WHERE expires_at < ? OR revoked_at < ?').run(before, before).changes);
   }
 
   touchApiKeys(lastUsed: Map<number, number>) {
@@ -265,7 +267,7 @@ export class SqliteStore implements Store {
   private async touch(table: 'api_keys' | 'client_tokens', lastUsed: Map<number, number>) {
     if (lastUsed.size === 0) return;
     await this.writes.write(() => {
-      const update = this.db.prepare(`UPDATE ${table} SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?`);
+      const update = this.sql(`UPDATE ${table} SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?`);
       for (const [id, at] of lastUsed) update.run(at, id);
     });
   }
@@ -274,42 +276,44 @@ export class SqliteStore implements Store {
 
   createTemplate(tenantId: number, name: string, methodIds: number[], isDefault: boolean, now: number) {
     return this.writes.write(() => {
-      if (isDefault) this.db.prepare('UPDATE verification_templates SET is_default = 0 WHERE tenant_id = ?').run(tenantId);
+      let id: number | bigint;
       try {
-        const id = this.db.prepare('INSERT INTO verification_templates (tenant_id, name, method_ids, is_default, created_at) VALUES (?, ?, ?, ?, ?)')
+        id = this.sql('INSERT INTO verification_templates (tenant_id, name, method_ids, is_default, created_at) VALUES (?, ?, ?, ?, ?)')
           .run(tenantId, name, JSON.stringify(methodIds), isDefault ? 1 : 0, now).lastInsertRowid;
-        return toTemplate(this.db.prepare('SELECT * FROM verification_templates WHERE id = ?').get(id) as object);
       } catch (e) {
         if (isUniqueViolation(e)) return 'name_taken' as const;
         throw e;
       }
+      // Only once the insert succeeded: a taken name leaves the old default in place.
+      if (isDefault) this.sql('UPDATE verification_templates SET is_default = 0 WHERE tenant_id = ? AND id <> ?').run(tenantId, id);
+      return toTemplate(this.sql('SELECT * FROM verification_templates WHERE id = ?').get(id) as object);
     });
   }
 
   async findTemplate(tenantId: number, templateId: number) {
-    const row = this.db.prepare('SELECT * FROM verification_templates WHERE id = ? AND tenant_id = ?').get(templateId, tenantId);
+    const row = this.sql('SELECT * FROM verification_templates WHERE id = ? AND tenant_id = ?').get(templateId, tenantId);
     return row ? toTemplate(row) : null;
   }
 
   async findDefaultTemplate(tenantId: number) {
-    const row = this.db.prepare('SELECT * FROM verification_templates WHERE tenant_id = ? AND is_default = 1').get(tenantId);
+    const row = this.sql('SELECT * FROM verification_templates WHERE tenant_id = ? AND is_default = 1').get(tenantId);
     return row ? toTemplate(row) : null;
   }
 
   async listTemplates(tenantId: number) {
-    return this.db.prepare('SELECT * FROM verification_templates WHERE tenant_id = ? ORDER BY id').all(tenantId).map(toTemplate);
+    return this.sql('SELECT * FROM verification_templates WHERE tenant_id = ? ORDER BY id').all(tenantId).map(toTemplate);
   }
 
   createVerifyLink(tenantId: number, userId: number, secretHash: Buffer, expiresAt: number, now: number) {
     return this.writes.write(() => {
-      if (!this.db.prepare('SELECT 1 FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId)) return null;
-      return Number(this.db.prepare('INSERT INTO verify_links (tenant_id, user_id, secret_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)')
+      if (!this.sql('SELECT 1 FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId)) return null;
+      return Number(this.sql('INSERT INTO verify_links (tenant_id, user_id, secret_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(tenantId, userId, secretHash, expiresAt, now).lastInsertRowid);
     });
   }
 
   async findVerifyLink(tenantId: number, linkId: number) {
-    const row = this.db.prepare('SELECT * FROM verify_links WHERE id = ? AND tenant_id = ?').get(linkId, tenantId);
+    const row = this.sql('SELECT * FROM verify_links WHERE id = ? AND tenant_id = ?').get(linkId, tenantId);
     return row ? toVerifyLink(row) : null;
   }
 }

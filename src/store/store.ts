@@ -7,7 +7,7 @@ export type { Tenant, TenantSettings } from './types.js';
 
 /**
  * The one seam between Tessera and its database. Services depend on this interface alone;
- * each database has one implementation, and `test/store.contract.ts` holds the suite every
+ * each database has one implementation, and `test/store.contract.test.ts` holds the suite every
  * implementation must pass.
  *
  * Every lookup below a tenant takes the tenant id: a row of another tenant is never returned,

@@ -9,11 +9,13 @@ export interface Tenant {
   /** Per-key request limits; null means the service defaults. */
   rateLimitPerMinute: number | null;
   rateLimitPerSecond: number | null;
+  /** Client tokens one end user may be minted per minute; null means the service default. */
+  mintLimitPerMinute: number | null;
   createdAt: number;
 }
 
 export type TenantSettings = Partial<
-  Pick<Tenant, 'tokenTtlSeconds' | 'embedOrigins' | 'rateLimitPerMinute' | 'rateLimitPerSecond'>
+  Pick<Tenant, 'tokenTtlSeconds' | 'embedOrigins' | 'rateLimitPerMinute' | 'rateLimitPerSecond' | 'mintLimitPerMinute'>
 >;
 
 export interface ApiKeyRecord {

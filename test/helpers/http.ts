@@ -46,7 +46,10 @@ export function request(port: number, path: string, options: RequestOptions = {}
 /** Sends bytes exactly as given (for headers Node's client refuses to send); returns the raw answer. */
 export function rawRequest(port: number, bytes: Buffer | string): Promise<{ status: number; text: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+    // write, not end: a half-closed socket makes Node's server drop a response still being
+    // computed (it ends the connection on the client's FIN). Every caller asks for
+    // `Connection: close` or sends bytes the server answers with a close.
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
     const chunks: Buffer[] = [];
     socket.on('data', (c) => chunks.push(c));
     socket.on('error', reject);

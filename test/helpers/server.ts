@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
+import { MemoryRateLimiter } from '../../src/ratelimit/memory.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Store, Tenant } from '../../src/store/store.js';
 import type { TestDatabase } from './backends.js';
@@ -31,13 +32,25 @@ export interface TestServer {
 }
 
 /** Tessera on a real database and a real port, with its log captured. */
-export async function startTestServer(db: TestDatabase, options: { clock?: () => number } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  clock?: () => number;
+  /**
+   * Rate limiting as `tessera serve` has it. By default limits so high that no test meets
+   * them, so every API-key response still carries the X-RateLimit headers.
+   */
+  rateLimits?: AppOptions['rateLimits'];
+}
+
+const UNREACHABLE_LIMITS = { perMinute: 1_000_000, perSecond: 1_000_000, mintsPerMinute: 1_000_000 };
+
+export async function startTestServer(db: TestDatabase, options: TestServerOptions = {}): Promise<TestServer> {
   const store = await db.open();
   await store.migrate();
   const services = createServices(store, options.clock);
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(chunk.toString()); done(); } });
-  const app = await buildApp({ services, baseDomain: 'localhost', logger: createLogger('debug', sink) });
+  const rateLimits = options.rateLimits ?? { limiter: new MemoryRateLimiter(), defaults: UNREACHABLE_LIMITS };
+  const app = await buildApp({ services, baseDomain: 'localhost', logger: createLogger('debug', sink), rateLimits });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
 
@@ -58,6 +71,7 @@ export async function startTestServer(db: TestDatabase, options: { clock?: () =>
     async close() {
       await app.close();
       await services.lastUsed.stop();
+      await rateLimits.limiter.close();
       await store.close();
     },
   };

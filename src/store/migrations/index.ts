@@ -171,6 +171,16 @@ export const migrations: Migration[] = [
       ALTER TABLE tenants ADD COLUMN rate_limit_per_second INTEGER;
     `,
   },
+  {
+    version: 4,
+    name: 'per-user mint quota',
+    sqlite: `
+      ALTER TABLE tenants ADD COLUMN mint_limit_per_minute INTEGER;
+    `,
+    postgres: `
+      ALTER TABLE tenants ADD COLUMN mint_limit_per_minute INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1].version;
