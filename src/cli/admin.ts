@@ -70,7 +70,7 @@ export const tenantCommands = {
     const origins = embedOriginSetting(flags);
     if (origins !== undefined) settings.embedOrigins = origins;
     Object.assign(settings, rateLimitSettings(flags));
-    if (Object.keys(settings).length === 0) throw new UsageError('nothing to set: give --token-ttl');
+    if (Object.keys(settings).length === 0) throw new UsageError('nothing to set: give --token-ttl, --rate-limit, --mint-limit, --embed-origin or --clear-embed-origins');
     const updated = (await services.tenants.update(tenant.name, settings))!;
     printResult(json, tenantJson(updated), () => `updated tenant ${updated.name}`);
   },
