@@ -8,7 +8,8 @@ import { embedRoutes } from './embed/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { registerAuth } from './http/auth.js';
 import { registerBodyParsers } from './http/body.js';
-import { clientErrorHandler, frameworkErrors, registerErrorHandlers } from './http/error-handler.js';
+import { registerValidators } from './http/validators.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandlers, rejectConnect } from './http/error-handler.js';
 import { ErrorBody } from './http/schemas.js';
 import { registerRateLimits } from './ratelimit/hook.js';
 import type { RateLimitDefaults, RateLimiter } from './ratelimit/limiter.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   rateLimits?: { limiter: RateLimiter; defaults?: RateLimitDefaults };
   /** Serve the demo shop at /demo on the demo tenant (the server turns this on with the seed). */
   demo?: boolean;
+  /** Behind a reverse proxy: take scheme and host for generated links from X-Forwarded-*. */
+  trustProxy?: boolean;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -35,7 +38,7 @@ export const API_PREFIXES = ['/api', '/account/api'];
 
 const apiFeatures = [userRoutes, clientTokenRoutes, embedRoutes, verificationRoutes, verifyLinkRoutes];
 
-export async function buildApp({ services, baseDomain, logger, demo = false, rateLimits }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, baseDomain, logger, demo = false, rateLimits, trustProxy = false }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by the one line below.
@@ -43,16 +46,22 @@ export async function buildApp({ services, baseDomain, logger, demo = false, rat
     bodyLimit: BODY_LIMIT,
     clientErrorHandler,
     frameworkErrors,
-    ajv: { customOptions: { allErrors: true } },
-    routerOptions: { maxParamLength: 200 },
+    trustProxy,
+    // A request without Host reaches the tenant check (404 JSON) instead of Node's bare 400.
+    http: { requireHostHeader: false },
+    // Long ids must reach authentication and then be a plain 404, not a router 400.
+    routerOptions: { maxParamLength: 2048, ignoreTrailingSlash: true },
   });
 
   app.addSchema(ErrorBody);
   app.addSchema(User);
+  app.server.on('connect', rejectConnect);
+  registerValidators(app);
   registerBodyParsers(app);
   registerErrorHandlers(app);
   registerAuth(app, services, baseDomain);
   if (rateLimits) registerRateLimits(app, rateLimits.limiter, rateLimits.defaults);
+  else app.decorate('checkMintQuota', async () => {});
 
   await app.register(swagger, {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },

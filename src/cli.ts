@@ -12,8 +12,8 @@ import { openStore } from './store/open.js';
 const HELP = `tessera: multi-tenant users and client tokens for embedded widgets
 
   tessera serve [--port 8080] [--db data/tessera.db] [--database-url postgres://...]
-                [--base-domain localhost] [--host 0.0.0.0] [--log-level info] [--no-seed]
-                [--redis-url redis://...] [--workers N]
+                [--base-domain localhost] [--host localhost] [--log-level info] [--no-seed]
+                [--trust-proxy] [--workers N] [--redis-url redis://...]
   tessera migrate
   tessera tenant create <name> [--token-ttl seconds]
   tessera tenant list
@@ -46,6 +46,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   workers: { type: 'string' },
   'no-seed': { type: 'boolean' },
+  'trust-proxy': { type: 'boolean' },
   name: { type: 'string' },
   email: { type: 'string' },
   'first-name': { type: 'string' },
@@ -83,7 +84,7 @@ async function serve(flags: CommandInput['flags']): Promise<number> {
 async function admin(group: string, verb: string | undefined, args: string[], flags: CommandInput['flags']): Promise<number> {
   const handler = verb ? COMMANDS[group][verb] : undefined;
   if (!handler) throw new UsageError(`unknown command "${[group, verb].filter(Boolean).join(' ')}"; try tessera --help`);
-  const store = await openStore(loadConfig(flags));
+  const store = await openStore(loadConfig(flags), { create: false });
   try {
     await store.migrate();
     const services = createServices(store);

@@ -21,6 +21,8 @@ export interface Config {
   rateLimits: RateLimitDefaults;
   /** Create the demo tenant, key and users on an empty database. */
   seed: boolean;
+  /** Behind a reverse proxy: generated links take scheme and host from X-Forwarded-*. */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -79,7 +81,8 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
 
   return {
     port: integer(pick(flags, 'port', env, 'PORT'), 'port', 8080, 0, 65535),
-    host: pick(flags, 'host', env, 'HOST') ?? '0.0.0.0',
+    // Loopback unless told otherwise: a first start prints a live key and serves a demo.
+    host: pick(flags, 'host', env, 'HOST') ?? 'localhost',
     dbPath: resolve(pick(flags, 'db', env, 'TESSERA_DB') ?? 'data/tessera.db'),
     databaseUrl,
     redisUrl,
@@ -88,5 +91,6 @@ export function loadConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.e
     workers: integer(pick(flags, 'workers', env, 'TESSERA_WORKERS'), 'workers', 1, 1, 64),
     rateLimits: rateLimitDefaults(env),
     seed: flags['no-seed'] !== true && env.TESSERA_SEED !== '0',
+    trustProxy: flags['trust-proxy'] === true || env.TESSERA_TRUST_PROXY === '1',
   };
 }

@@ -28,7 +28,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const seed = config.seed ? await seedIfEmpty(services) : null;
 
   const limiter = openRateLimiter(config, logger);
-  const app = await buildApp({ services, baseDomain: config.baseDomain, logger, demo: config.seed, rateLimits: { limiter, defaults: config.rateLimits } });
+  const app = await buildApp({ services, baseDomain: config.baseDomain, logger, demo: config.seed, rateLimits: { limiter, defaults: config.rateLimits }, trustProxy: config.trustProxy });
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://${seed?.tenant ?? 'demo'}.${config.baseDomain}:${port}`;

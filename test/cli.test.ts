@@ -62,6 +62,13 @@ describe.each(backends)('the tessera command on $name', (backend) => {
     await fails('key', 'revoke', 'shop', String(key.id));
   });
 
+  it('refuses to work on a database that does not exist (a mistyped --db)', async () => {
+    const missing = ['--db', `${db.file ?? '/tmp'}-typo/x.db`];
+    const res = await run(process.execPath, [BIN, 'tenant', 'list', ...missing]).catch((e) => e);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^tessera: no database at .*x\.db: check --db/);
+  });
+
   it('prints people-readable output without --json', async () => {
     const res = await tessera('tenant', 'list');
     expect(res.code).toBe(0);

@@ -45,9 +45,13 @@ describe.each(backends)('error envelope on $name', (backend) => {
       expect(Object.keys(res.json).sort()).toEqual(ERROR_KEYS);
     });
 
-    it('accepts form-encoded input, as a Laravel API does', async () => {
-      const res = await acme('POST', '/users', { body: `email=${encodeURIComponent(uniqueEmail('form'))}&first_name=Form`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      expect(res.status).toBe(200);
+    it('answers a form-encoded body with 415: bodies are typed JSON', async () => {
+      const res = await acme('POST', '/users', { body: `email=${encodeURIComponent(uniqueEmail('form'))}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(res.status).toBe(415);
+      expect(res.json).toEqual({ error_type: 'api_invalid_error', error_message: 'Unsupported Media Type' });
+      // An empty body is no input, whatever its declared type.
+      const id = (await acme('POST', '/users', { body: { email: uniqueEmail('form') } })).json.id;
+      expect((await acme('DELETE', `/users/${id}/token`, { headers: { 'content-type': 'text/plain' } })).status).toBe(200);
     });
 
     it('answers a Host that names no tenant with Account Not Found', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errors } from '../http/errors.js';
+import { ApiError, errors } from '../http/errors.js';
 import type { Services } from '../services.js';
 import { verifyPaths } from '../verify-links/routes.js';
 import { webAssets, type Asset } from './assets.js';
@@ -67,7 +67,8 @@ export function embedPageRoutes(app: FastifyInstance, services: Services): void 
     reply.code(302).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
       .header('location', verifyPaths(encodeURIComponent(request.params.code)).full).send());
 
-  app.get<{ Params: { code: string } }>('/account/verify/:code', { config: { auth: 'tenant' }, schema: hidden }, async (request, reply) => {
+  // GET only: a HEAD from a link scanner must not mint a token.
+  app.get<{ Params: { code: string } }>('/account/verify/:code', { config: { auth: 'tenant' }, schema: hidden, exposeHeadRoute: false }, async (request, reply) => {
     const { tenant } = request;
     const check = await services.verifyLinks.check(tenant, request.params.code);
     if (!check.valid) {
@@ -85,6 +86,13 @@ export function embedPageRoutes(app: FastifyInstance, services: Services): void 
     }
     // The page gets a client token of its own, inside the HTML (never in a URL), living no
     // longer than the link (but at least the minimum token life).
+    // Each open mints, so opens count against the user's mint quota like API mints do.
+    try {
+      await app.checkMintQuota(tenant, check.user.id);
+    } catch (error) {
+      if (wantsJson(request) || !(error instanceof ApiError)) throw error;
+      return sendPage(reply.headers(error.headers), error.statusCode, messagePage(assets, 'Too many attempts', 'This link was opened too often. Wait a minute, then try again.'), "'none'");
+    }
     const remaining = Math.floor((check.link.expiresAt - services.clock()) / 1000);
     const ttl = Math.max(60, Math.min(tenant.tokenTtlSeconds, remaining));
     const minted = await services.clientTokens.mint(tenant, check.user.id, ttl);

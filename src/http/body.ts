@@ -4,7 +4,8 @@ import { errors } from './errors.js';
 /**
  * Request bodies as the contract's clients send them: JSON, often empty, sometimes `[]`, on
  * every method. Empty and `[]` mean "no input" and become `{}`; any other non-object is a
- * 400, as is malformed JSON. Form posts are read too, as a Laravel API would.
+ * 400, as is malformed JSON. Other media types are 415 unless the body is empty: bodies are
+ * typed JSON, and form fields (all text) could not say `"expires_in": 120`.
  */
 function parseJsonBody(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
@@ -32,8 +33,6 @@ export function registerBodyParsers(app: FastifyInstance): void {
   };
   app.addContentTypeParser('application/json', { parseAs: 'string' }, json);
   app.addContentTypeParser(/^application\/[\w.-]+\+json\s*(;.*)?$/i, { parseAs: 'string' }, json);
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' },
-    (_request, body: string | Buffer, done) => done(null, Object.fromEntries(new URLSearchParams(body.toString()))));
   // Any other type is fine while the body is empty (a DELETE with a stray Content-Type).
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body: string | Buffer, done) => {
     if (body.length === 0) done(null, {});

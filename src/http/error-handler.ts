@@ -39,11 +39,20 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   request.log.debug({ code: error.code }, 'framework error');
 }
 
+function writeJsonAndClose(socket: Socket, status: number, reason: string, message: string) {
+  const body = JSON.stringify({ error_type: 'api_invalid_error', error_message: message });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 /** Requests too broken for HTTP parsing (bad header bytes, oversized headers) still get JSON. */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
   if (!socket.writable) return socket.destroy();
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify({ error_type: 'api_invalid_error', error_message: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request' });
-  socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n`
-    + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  if (error.code === 'HPE_HEADER_OVERFLOW') return writeJsonAndClose(socket, 431, 'Request Header Fields Too Large', 'Request Header Fields Too Large');
+  writeJsonAndClose(socket, 400, 'Bad Request', 'Bad Request');
+}
+
+/** CONNECT never reaches the router (Node hands over the socket): refuse it in JSON too. */
+export function rejectConnect(_request: unknown, socket: Socket) {
+  writeJsonAndClose(socket, 405, 'Method Not Allowed', 'Method Not Allowed');
 }

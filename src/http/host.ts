@@ -12,3 +12,11 @@ export function tenantNameFromHost(host: string | undefined, baseDomain: string)
   const sub = name.slice(0, -suffix.length);
   return TENANT_NAME.test(sub) ? sub : null;
 }
+
+/**
+ * The scheme and host a client used to reach this server, for links it will follow back.
+ * Behind a trusted proxy (`--trust-proxy`) fastify takes both from X-Forwarded-Proto/-Host.
+ */
+export function requestOrigin(request: { protocol: string; host: string }): string {
+  return `${request.protocol}://${request.host}`;
+}

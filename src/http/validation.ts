@@ -4,6 +4,9 @@ import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 const label = (field: string) => field.replace(/_/g, ' ');
 
 function fieldOf(error: FastifySchemaValidationError): string {
+  // A parameter name that is not allowed at all (see ListUsersQuery) names itself.
+  const propertyName = (error as { propertyName?: string }).propertyName ?? (error.params as { propertyName?: string }).propertyName;
+  if (propertyName !== undefined) return propertyName;
   if (error.keyword === 'required') return String((error.params as { missingProperty?: string }).missingProperty);
   return error.instancePath.replace(/^\//, '').split('/')[0] || 'body';
 }

@@ -44,7 +44,10 @@ describe('credentials', () => {
     expect(parseClientToken(example)).toEqual({ id: 2, secret: 'LyL1QLTYqPLWNmXONmEbqeSW1gb08IspOjRgT7TZ' });
     expect(formatClientToken(2, 'LyL1QLTYqPLWNmXONmEbqeSW1gb08IspOjRgT7TZ')).toBe(example);
     expect(parseClientToken(formatClientToken(42, secret))).toEqual({ id: 42, secret });
-    for (const bad of ['', 'x', formatApiKey(1, secret), `${formatClientToken(1, secret)}=`, 'A'.repeat(80), '!!!!']) {
+    const padded = formatClientToken(12, secret);
+    expect(padded.endsWith('=')).toBe(true);
+    expect(parseClientToken(padded.replace(/=+$/, ''))).toEqual({ id: 12, secret });
+    for (const bad of ['', 'x', formatApiKey(1, secret), `${formatClientToken(1, secret)}=`, `${padded}=`, `${padded.replace(/=+$/, '')}=`, 'A'.repeat(80), '!!!!']) {
       expect(parseClientToken(bad), bad).toBeNull();
     }
   });

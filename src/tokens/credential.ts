@@ -29,10 +29,13 @@ export function formatClientToken(id: number, secret: string): string {
 
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 
+/** Accepts the token with or without its `=` padding, which some clients strip. */
 export function parseClientToken(text: string): Credential | null {
   // Longest valid token: 15-digit id + '|' + 40 chars = 56 bytes -> 76 base64 chars.
-  if (text.length > 76 || text.length % 4 !== 0 || !BASE64_PATTERN.test(text)) return null;
-  return parseCredential(Buffer.from(text, 'base64').toString('latin1'));
+  if (text.length > 76 || !BASE64_PATTERN.test(text)) return null;
+  const unpadded = text.replace(/=+$/, '');
+  if (unpadded.length % 4 === 1 || (unpadded.length !== text.length && text.length % 4 !== 0)) return null;
+  return parseCredential(Buffer.from(unpadded, 'base64').toString('latin1'));
 }
 
 export function newSecret(): { secret: string; secretHash: Buffer } {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { errors } from '../http/errors.js';
+import { requestOrigin } from '../http/host.js';
 import { API_KEY_SECURITY, UserIdParams, errorResponses } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import type { UserSortField } from '../store/types.js';
@@ -16,7 +17,7 @@ const emailTaken = () => errors.validation({ email: ['The email has already been
 
 /** The paginator's links point back at this same route on the same host and prefix. */
 function pagePath(request: FastifyRequest): string {
-  return `${request.protocol}://${request.headers.host}${request.url.split('?')[0]}`;
+  return `${requestOrigin(request)}${request.url.split('?')[0]}`;
 }
 
 export function userRoutes(app: FastifyInstance, { users }: Services): void {
@@ -29,8 +30,8 @@ export function userRoutes(app: FastifyInstance, { users }: Services): void {
     schema: { tags, security, summary: 'List users', querystring: ListUsersQuery, response: { 200: UserPageResponse, ...errorResponses(401, 404, 422) } },
   }, async (request) => {
     const q = request.query;
-    const perPage = Math.min(q.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
-    const page = q.page ?? 1;
+    const perPage = Math.min(Number(q.per_page ?? DEFAULT_PER_PAGE), MAX_PER_PAGE);
+    const page = Number(q.page ?? 1);
     const sort = q.sort ?? 'id';
     const { users: rows, total } = await users.list(request.tenant, {
       page, perPage,

@@ -56,13 +56,23 @@ export const CreateUserResponse = Type.Object({
 
 export const SORT_FIELDS = ['id', 'first_name', 'last_name', 'email', 'created_at', 'updated_at'] as const;
 
+/** Text without control characters (a NUL would otherwise match everything in LIKE). */
+const FilterText = (maxLength: number) => Type.String({ maxLength, pattern: '^[^\\u0000-\\u001f]*$' });
+
+/** Query numbers as plain decimal digits: `0x10` and `1e5` are not page numbers. */
+const QueryNumber = (description: string) => Type.String({ pattern: '^[1-9][0-9]{0,6}$', description });
+
 export const ListUsersQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, description: 'Default 15; values above 100 count as 100.' })),
-  'filter[search]': Type.Optional(Type.String({ maxLength: 255 })),
-  'filter[email]': Type.Optional(Type.String({ maxLength: 255 })),
-  'filter[status]': Type.Optional(Type.String({ maxLength: 64 })),
+  page: Type.Optional(QueryNumber('Page number, from 1.')),
+  per_page: Type.Optional(QueryNumber('Default 15; values above 100 count as 100.')),
+  'filter[search]': Type.Optional(FilterText(255)),
+  'filter[email]': Type.Optional(FilterText(255)),
+  'filter[status]': Type.Optional(FilterText(64)),
   sort: Type.Optional(Type.String({ pattern: `^-?(${SORT_FIELDS.join('|')})$` })),
+}, {
+  // Other parameters are ignored, but a filter this API does not have, or an array form of
+  // one (`filter[search][]=x`), must fail rather than silently return everything.
+  propertyNames: { not: { pattern: '^filter\\[(?!(search|email|status)\\]$)|\\[\\]$' } },
 });
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()]);

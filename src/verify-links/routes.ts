@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { errors } from '../http/errors.js';
+import { requestOrigin } from '../http/host.js';
 import { API_KEY_SECURITY, UserIdParams, errorResponses } from '../http/schemas.js';
 import type { Services } from '../services.js';
 import { MAX_LINK_HOURS } from './service.js';
@@ -31,7 +32,7 @@ export function verifyLinkRoutes(app: FastifyInstance, { verifyLinks }: Services
     const link = await verifyLinks.create(request.tenant, Number(request.params.id), request.body.expiration_hours);
     if (!link) throw errors.userNotFound();
     // The tenant host the caller used is the one the link must open on.
-    const origin = `${request.protocol}://${request.headers.host}`;
+    const origin = requestOrigin(request);
     const paths = verifyPaths(link.code);
     return { short_url: origin + paths.short, full_url: origin + paths.full };
   });

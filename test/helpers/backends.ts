@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +31,8 @@ export const sqliteBackend: Backend = {
   async createDatabase() {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
     const file = join(dir, 'tessera.db');
+    // An empty file is an empty SQLite database, as a new PostgreSQL database is empty.
+    writeFileSync(file, '');
     return {
       open: async () => new SqliteStore(file),
       cliArgs: ['--db', file],

@@ -39,6 +39,7 @@ export interface TestServerOptions {
    * them, so every API-key response still carries the X-RateLimit headers.
    */
   rateLimits?: AppOptions['rateLimits'];
+  trustProxy?: boolean;
 }
 
 const UNREACHABLE_LIMITS = { perMinute: 1_000_000, perSecond: 1_000_000, mintsPerMinute: 1_000_000 };
@@ -50,7 +51,7 @@ export async function startTestServer(db: TestDatabase, options: TestServerOptio
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(chunk.toString()); done(); } });
   const rateLimits = options.rateLimits ?? { limiter: new MemoryRateLimiter(), defaults: UNREACHABLE_LIMITS };
-  const app = await buildApp({ services, baseDomain: 'localhost', logger: createLogger('debug', sink), rateLimits });
+  const app = await buildApp({ services, baseDomain: 'localhost', logger: createLogger('debug', sink), rateLimits, trustProxy: options.trustProxy });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
 
