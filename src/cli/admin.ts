@@ -1,4 +1,4 @@
-import { formatIso, formatTimestamp } from '../clock.js';
+import { formatIso } from '../clock.js';
 import { MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../client-tokens/service.js';
 import type { Services } from '../services.js';
 import type { Tenant, TenantSettings } from '../store/store.js';
@@ -139,6 +139,6 @@ export const tokenCommands = {
       expiresIn === undefined ? undefined : wholeNumber(expiresIn, '--expires-in', MIN_TTL_SECONDS, MAX_TTL_SECONDS));
     if (!minted) throw new UsageError(`tenant ${tenant.name} has no user ${userId}`);
     printResult(json, { token: minted.token, expires_at: formatIso(minted.expiresAt) },
-      () => `${minted.token}\n(expires ${formatTimestamp(minted.expiresAt)} UTC)`);
+      () => `${minted.token}\n(expires ${formatIso(minted.expiresAt)})`);
   },
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Backend, TestDatabase } from './backends.js';
-import { startTestServer, type TestServer } from './server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
 export const PREFIXES = ['/api', '/account/api'] as const;
 
@@ -19,7 +19,7 @@ export interface Fixture {
  * A server on a fresh database of `backend` for the enclosing describe block. The returned
  * object is filled in by beforeAll, so read its fields inside tests only.
  */
-export function useServer(backend: Backend, options: { clock?: () => number } = {}): Fixture {
+export function useServer(backend: Backend, options: TestServerOptions = {}): Fixture {
   const fixture = {} as Fixture;
   beforeAll(async () => {
     fixture.db = await backend.createDatabase();
