@@ -22,6 +22,8 @@ export async function spawnTessera(args: string[], env: Record<string, string> =
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a signal reaches the server behind npx too (see stop).
+    detached: true,
   });
   let out = '';
   let err = '';
@@ -42,7 +44,7 @@ export async function spawnTessera(args: string[], env: Record<string, string> =
     stop: (signal = 'SIGTERM') => new Promise((done) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return done();
       proc.once('exit', () => done());
-      proc.kill(signal);
+      process.kill(-proc.pid!, signal);
     }),
   };
 }
