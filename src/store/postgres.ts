@@ -7,6 +7,11 @@ import {
 import type { Store } from './store.js';
 import type { NewClientToken, NewUser, TenantSettings, UserFields, UserQuery } from './types.js';
 
+/** What a transaction's body may do: run statements (named, like every other). */
+interface Queryable {
+  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+}
+
 /** Any fixed number, the same in every instance: the lock that serialises migrations. */
 const MIGRATION_LOCK = 7_316_254_901;
 
@@ -56,15 +61,42 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool);
   }
 
-  private async one(sql: string, params: unknown[] = []) {
-    return (await this.pool.query(sql, params)).rows[0] ?? null;
+  private readonly statementNames = new Map<string, string>();
+  private planGeneration = 0;
+
+  /**
+   * Runs a statement under a stable name, so each pooled connection parses and plans it once
+   * instead of on every request (the hot paths are a handful of statements).
+   */
+  private async run(runner: pg.Pool | pg.PoolClient, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+    let name = this.statementNames.get(text);
+    if (name === undefined) this.statementNames.set(text, (name = `s${this.statementNames.size}`));
+    try {
+      return await runner.query({ name: `${name}g${this.planGeneration}`, text, values });
+    } catch (error) {
+      // Another instance migrated a table under a prepared plan ("cached plan must not change
+      // result type"): plan everything afresh. Outside a transaction this statement can simply
+      // run again; inside one the caller's transaction has failed and is retried by the client.
+      if ((error as { code?: string }).code !== '0A000') throw error;
+      this.planGeneration++;
+      if (runner !== this.pool) throw error;
+      return runner.query(text, values);
+    }
   }
 
-  private async transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private query(text: string, values: unknown[] = []) {
+    return this.run(this.pool, text, values);
+  }
+
+  private async one(sql: string, params: unknown[] = []) {
+    return (await this.query(sql, params)).rows[0] ?? null;
+  }
+
+  private async transaction<T>(run: (client: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await run(client);
+      const result = await run({ query: (text, values) => this.run(client, text, values) });
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -131,7 +163,7 @@ export class PostgresStore implements Store {
   }
 
   async listTenants() {
-    return (await this.pool.query('SELECT * FROM tenants ORDER BY id')).rows.map(toTenant);
+    return (await this.query('SELECT * FROM tenants ORDER BY id')).rows.map(toTenant);
   }
 
   async updateTenant(tenantId: number, settings: TenantSettings) {
@@ -156,11 +188,11 @@ export class PostgresStore implements Store {
   }
 
   async listApiKeys(tenantId: number) {
-    return (await this.pool.query('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY id', [tenantId])).rows.map(toApiKey);
+    return (await this.query('SELECT * FROM api_keys WHERE tenant_id = $1 ORDER BY id', [tenantId])).rows.map(toApiKey);
   }
 
   async revokeApiKey(tenantId: number, keyId: number, now: number) {
-    const result = await this.pool.query('UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL',
+    const result = await this.query('UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL',
       [keyId, tenantId, now]);
     return result.rowCount === 1;
   }
@@ -214,7 +246,7 @@ export class PostgresStore implements Store {
     const filter = where.join(' AND ');
     const total = Number((await this.one(`SELECT COUNT(*) AS n FROM users WHERE ${filter}`, params)).n);
     // q.sort is a whitelisted column name (see UserSortField), never caller text.
-    const rows = (await this.pool.query(
+    const rows = (await this.query(
       `SELECT ${USER_WITH_VERIFICATIONS} FROM (SELECT * FROM users WHERE ${filter}
         ORDER BY ${sortClause(q)} LIMIT $${params.length + 1} OFFSET $${params.length + 2}) u
        ORDER BY ${sortClause(q)}`,
@@ -288,7 +320,7 @@ export class PostgresStore implements Store {
   }
 
   async purgeClientTokens(before: number) {
-    return (await this.pool.query('DELETE FROM client_tokens WHERE expires_at < $1 OR revoked_at < $1', [before])).rowCount ?? 0;
+    return (await this.query('DELETE FROM client_tokens WHERE expires_at < $1 OR revoked_at < $1', [before])).rowCount ?? 0;
   }
 
   touchApiKeys(lastUsed: Map<number, number>) {
@@ -301,7 +333,7 @@ export class PostgresStore implements Store {
 
   private async touch(table: 'api_keys' | 'client_tokens', lastUsed: Map<number, number>) {
     if (lastUsed.size === 0) return;
-    await this.pool.query(`UPDATE ${table} AS t SET last_used_at = GREATEST(t.last_used_at, s.at)
+    await this.query(`UPDATE ${table} AS t SET last_used_at = GREATEST(t.last_used_at, s.at)
         FROM unnest($1::bigint[], $2::bigint[]) AS s(id, at) WHERE t.id = s.id`,
     [[...lastUsed.keys()], [...lastUsed.values()]]);
   }
@@ -337,7 +369,7 @@ export class PostgresStore implements Store {
   }
 
   async listTemplates(tenantId: number) {
-    return (await this.pool.query('SELECT * FROM verification_templates WHERE tenant_id = $1 ORDER BY id', [tenantId])).rows.map(toTemplate);
+    return (await this.query('SELECT * FROM verification_templates WHERE tenant_id = $1 ORDER BY id', [tenantId])).rows.map(toTemplate);
   }
 
   async createVerifyLink(tenantId: number, userId: number, secretHash: Buffer, expiresAt: number, now: number) {

@@ -10,6 +10,17 @@ import {
 import type { Store } from './store.js';
 import type { NewClientToken, NewUser, TenantSettings, UserFields, UserQuery } from './types.js';
 
+/** A user's verifications as one JSON array, so a user loads in one statement. */
+const VERIFICATIONS_JSON = `json((SELECT json_group_array(json_object('method_id', v.method_id, 'status', v.status, 'updated_at', v.updated_at))
+  FROM (SELECT * FROM user_verifications WHERE user_id = u.id ORDER BY method_id) v))`;
+
+/** Every column of `users` as a JSON object, for reading a user nested in another row. */
+const USER_JSON_FIELDS = ['id', 'tenant_id', 'user_id', 'email', 'first_name', 'last_name', 'username', 'phone',
+  'reference_id', 'order_id', 'status', 'template_id', 'created_at', 'updated_at'].map((c) => `'${c}', u.${c}`).join(', ');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- driver rows are untyped
+const userFromRow = (r: any) => toUser(r, (typeof r.verifications === 'string' ? JSON.parse(r.verifications) : r.verifications).map(toVerification));
+
 const isUniqueViolation = (e: unknown) =>
   e instanceof Error && (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
@@ -131,11 +142,9 @@ export class SqliteStore implements Store {
   // --- users ---
 
   private loadUser(tenantId: number, userId: number) {
-    const row = this.sql('SELECT * FROM users WHERE id = ? AND tenant_id = ?').get(userId, tenantId);
-    if (!row) return null;
-    const verifications = this.sql('SELECT * FROM user_verifications WHERE user_id = ? ORDER BY method_id')
-      .all(userId).map(toVerification);
-    return toUser(row, verifications);
+    const row = this.sql(`SELECT u.*, ${VERIFICATIONS_JSON} AS verifications FROM users u WHERE u.id = ? AND u.tenant_id = ?`)
+      .get(userId, tenantId);
+    return row ? userFromRow(row) : null;
   }
 
   createUser(tenantId: number, user: NewUser, token: NewClientToken, now: number) {
@@ -236,11 +245,13 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** One statement: verify is the hottest path, and each statement is a read transaction. */
   async findClientToken(tenantId: number, tokenId: number) {
-    const row = this.sql('SELECT * FROM client_tokens WHERE id = ? AND tenant_id = ?').get(tokenId, tenantId);
+    const row = this.sql(`SELECT t.*, (SELECT json_object(${USER_JSON_FIELDS}, 'verifications', ${VERIFICATIONS_JSON})
+        FROM users u WHERE u.id = t.user_id AND u.tenant_id = t.tenant_id) AS user
+      FROM client_tokens t WHERE t.id = ? AND t.tenant_id = ?`).get(tokenId, tenantId) as { user: string | null } | undefined;
     if (!row) return null;
-    const token = toClientToken(row);
-    return { token, user: this.loadUser(tenantId, token.userId) };
+    return { token: toClientToken(row), user: row.user === null ? null : userFromRow(JSON.parse(row.user)) };
   }
 
   revokeClientTokens(tenantId: number, userId: number, now: number) {

@@ -1,13 +1,21 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 export const SECRET_LENGTH = 40;
 export const SECRET_PATTERN = /^[A-Za-z0-9]{40}$/;
 
-/** 40 characters of [A-Za-z0-9] from the CSPRNG, without modulo bias (randomInt rejects). */
+/** The largest multiple of 62 that fits a byte: bytes at or above it are drawn again. */
+const UNBIASED_LIMIT = 256 - (256 % ALPHABET.length);
+
+/** 40 characters of [A-Za-z0-9] from the CSPRNG, each equally likely (rejection sampling). */
 export function generateSecret(length = SECRET_LENGTH): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      if (byte < UNBIASED_LIMIT) out += ALPHABET[byte % ALPHABET.length];
+      if (out.length === length) break;
+    }
+  }
   return out;
 }
 
