@@ -1,16 +1,9 @@
 import type { WebAssets } from '../embed/assets.js';
+import { htmlHead } from '../embed/html.js';
 
 /** The demo shop: a checkout page that asks the buyer to verify, and a stand-in for its backend. */
 export function demoPage(assets: WebAssets): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Acme Outdoor: checkout (Tessera demo)</title>
-<link rel="stylesheet" href="/account/assets/${assets.demoStyle.hashedName}">
-</head>
+  return `${htmlHead('Acme Outdoor: checkout (Tessera demo)', assets.demoStyle.hashedName)}
 <body>
 <header class="shop"><strong>Acme Outdoor</strong><span>Tessera demo shop</span></header>
 <div class="layout">

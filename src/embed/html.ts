@@ -6,22 +6,26 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ENTI
 /** JSON inside a `<script type="application/json">` block: `<` escaped so it cannot close the tag. */
 const jsonBlock = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
+/** The head every page shares: charset, viewport, no favicon request, one stylesheet. */
+export function htmlHead(title: string, stylesheet: string, extra = ''): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">${extra}
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="/account/assets/${stylesheet}">
+</head>`;
+}
+
 /** What the panel script reads at start (see web/panel.js). */
 export type PanelConfig =
   | { mode: 'embed'; allowedOrigins: string[] }
   | { mode: 'page'; token: string };
 
 export function panelPage(assets: WebAssets, config: PanelConfig): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<meta name="referrer" content="no-referrer">
-<title>Verify your identity</title>
-<link rel="stylesheet" href="/account/assets/${assets.panelStyle.hashedName}">
-</head>
+  return `${htmlHead('Verify your identity', assets.panelStyle.hashedName, '\n<meta name="referrer" content="no-referrer">')}
 <body class="mode-${config.mode}">
 <main id="panel" aria-live="polite">
   <header>
@@ -40,15 +44,7 @@ export function panelPage(assets: WebAssets, config: PanelConfig): string {
 
 /** A plain page for a link that cannot be opened (tampered, expired). */
 export function messagePage(assets: WebAssets, title: string, message: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/account/assets/${assets.panelStyle.hashedName}">
-</head>
+  return `${htmlHead(title, assets.panelStyle.hashedName)}
 <body class="mode-page">
 <main id="panel"><h1>${escapeHtml(title)}</h1><p id="status" class="error">${escapeHtml(message)}</p></main>
 </body>
