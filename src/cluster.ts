@@ -2,9 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { seedBanner, seedIfEmpty, type SeedResult } from './seed.js';
-import { createServices } from './services.js';
-import { openStore } from './store/open.js';
+import { seedBanner } from './seed.js';
+import { prepareDatabase } from './server.js';
 
 const RESTART_DELAY_MS = 1000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -17,16 +16,9 @@ const STOP_TIMEOUT_MS = 10_000;
  * serving is replaced; SIGTERM or SIGINT stops them all.
  */
 export async function runPrimary(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<number> {
-  const store = await openStore(config);
-  let seed: SeedResult | null = null;
-  try {
-    const applied = await store.migrate();
-    if (applied.length > 0) logger.info({ versions: applied }, 'applied migrations');
-    // Workers find the tenant there and seed nothing: the key is made (and shown) once.
-    seed = config.seed ? await seedIfEmpty(createServices(store)) : null;
-  } finally {
-    await store.close();
-  }
+  // Workers then find the tenant there and seed nothing: the key is made (and shown) once.
+  const { services, seed } = await prepareDatabase(config, logger);
+  await services.store.close();
 
   const serving = new Set<number>();
   let announced = false;

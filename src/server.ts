@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { allowDemoOrigin } from './demo/setup.js';
 import { createLogger } from './logger.js';
 import { openRateLimiter } from './ratelimit/open.js';
-import { seedBanner, seedIfEmpty } from './seed.js';
+import { seedBanner, seedIfEmpty, type SeedResult } from './seed.js';
 import { createServices, type Services } from './services.js';
 import { openStore } from './store/open.js';
 
@@ -20,12 +20,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+/**
+ * Opens the configured database, brings its schema up to date and, on an empty database,
+ * seeds the demo tenant. Done once per start: by the server, or by the primary of --workers.
+ */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<{ services: Services; seed: SeedResult | null }> {
   const store = await openStore(config);
   const applied = await store.migrate();
   if (applied.length > 0) logger.info({ versions: applied }, 'applied migrations');
   const services = createServices(store);
-  const seed = config.seed ? await seedIfEmpty(services) : null;
+  return { services, seed: config.seed ? await seedIfEmpty(services) : null };
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const { services, seed } = await prepareDatabase(config, logger);
+  const { store } = services;
 
   const limiter = openRateLimiter(config, logger);
   const app = await buildApp({ services, baseDomain: config.baseDomain, logger, demo: config.seed, rateLimits: { limiter, defaults: config.rateLimits }, trustProxy: config.trustProxy });

@@ -3,7 +3,7 @@ import type { TokenErrorCode } from '../http/errors.js';
 import type { Store, Tenant } from '../store/store.js';
 import type { ClientTokenRecord, NewClientToken, UserRecord } from '../store/types.js';
 import { formatClientToken, newSecret, parseClientToken } from '../tokens/credential.js';
-import { UNMATCHABLE_DIGEST, digestsEqual, hashSecret } from '../tokens/secret.js';
+import { secretMatches } from '../tokens/secret.js';
 import type { LastUsedRecorder } from '../usage/last-used.js';
 
 export const MIN_TTL_SECONDS = 60;
@@ -58,8 +58,7 @@ export class ClientTokenService {
     const parsed = parseClientToken(credential);
     if (!parsed) return { valid: false, code: 'token_invalid' };
     const found = await this.store.findClientToken(tenant.id, parsed.id);
-    const matches = digestsEqual(hashSecret(parsed.secret), found?.token.secretHash ?? UNMATCHABLE_DIGEST);
-    if (!found || !matches) return { valid: false, code: 'token_invalid' };
+    if (!secretMatches(parsed.secret, found?.token.secretHash) || !found) return { valid: false, code: 'token_invalid' };
     const { token, user } = found;
     // A deleted user's tokens were revoked with it; the missing user row says the same.
     if (token.revokedAt !== null || user === null) return { valid: false, code: 'token_revoked' };

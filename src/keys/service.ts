@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Store, Tenant } from '../store/store.js';
 import type { ApiKeyRecord } from '../store/types.js';
 import { formatApiKey, newSecret, parseCredential } from '../tokens/credential.js';
-import { UNMATCHABLE_DIGEST, digestsEqual, hashSecret } from '../tokens/secret.js';
+import { secretMatches } from '../tokens/secret.js';
 import type { LastUsedRecorder } from '../usage/last-used.js';
 
 /** API keys: server-to-server credentials of one tenant, `<id>|<40 alnum>`. */
@@ -36,8 +36,7 @@ export class KeyService {
     const parsed = parseCredential(credential);
     if (!parsed) return null;
     const record = await this.store.findApiKey(tenant.id, parsed.id);
-    const matches = digestsEqual(hashSecret(parsed.secret), record?.secretHash ?? UNMATCHABLE_DIGEST);
-    if (!record || !matches || record.revokedAt !== null) return null;
+    if (!secretMatches(parsed.secret, record?.secretHash) || !record || record.revokedAt !== null) return null;
     this.lastUsed.keyUsed(record.id, this.clock());
     return record;
   }

@@ -39,8 +39,15 @@ export function digestsEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** A digest that no secret hashes to in practice; stands in when a lookup found no row. */
+const UNMATCHABLE_DIGEST = hashSecret('\u0000tessera:no-such-credential');
+
 /**
- * A digest that no secret hashes to in practice. Checked against when a lookup finds no row,
- * so that a missing id costs the same hash-and-compare as a present one.
+ * Whether `secret` is the one whose digest was stored. With no stored digest (no row for that
+ * id) the same hash and compare still run, so a missing id answers no faster than a wrong
+ * secret: callers never branch on the row before calling this.
  */
-export const UNMATCHABLE_DIGEST = hashSecret('\u0000tessera:no-such-credential');
+export function secretMatches(secret: string, storedDigest: Buffer | undefined): boolean {
+  const matches = digestsEqual(hashSecret(secret), storedDigest ?? UNMATCHABLE_DIGEST);
+  return storedDigest !== undefined && matches;
+}

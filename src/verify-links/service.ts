@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Store, Tenant } from '../store/store.js';
 import type { UserRecord, VerifyLinkRecord } from '../store/types.js';
 import { newSecret } from '../tokens/credential.js';
-import { UNMATCHABLE_DIGEST, digestsEqual, hashSecret } from '../tokens/secret.js';
+import { secretMatches } from '../tokens/secret.js';
 
 export const DEFAULT_LINK_HOURS = 24;
 export const MAX_LINK_HOURS = 720;
@@ -48,8 +48,7 @@ export class VerifyLinkService {
     const parsed = parseLinkCode(code);
     if (!parsed) return { valid: false, reason: 'invalid' };
     const link = await this.store.findVerifyLink(tenant.id, parsed.id);
-    const matches = digestsEqual(hashSecret(parsed.secret), link?.secretHash ?? UNMATCHABLE_DIGEST);
-    if (!link || !matches) return { valid: false, reason: 'invalid' };
+    if (!secretMatches(parsed.secret, link?.secretHash) || !link) return { valid: false, reason: 'invalid' };
     if (this.clock() >= link.expiresAt) return { valid: false, reason: 'expired' };
     const user = await this.store.findUser(tenant.id, link.userId);
     if (!user) return { valid: false, reason: 'invalid' };
